@@ -1,0 +1,3 @@
+"""Test configuration: a failure on one MPI rank aborts the whole job."""
+
+pytest_plugins = ["hpcpar.testing"]
