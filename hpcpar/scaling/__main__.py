@@ -125,7 +125,8 @@ def _run(args: argparse.Namespace) -> None:
                          "--oversubscribe to run them anyway (testing only)")
     study = args.study or os.environ.get("SLURM_JOB_ID") or \
         datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-    size = args.size or program_spec(args.program, args.size_option).default_size
+    size = (args.size if args.size is not None
+            else program_spec(args.program, args.size_option).default_size)
     sweep = Sweep(program=args.program, mode=args.mode, size=size, ranks=tuple(ranks),
                   repetitions=args.repetitions, records=Path(args.records), study=study,
                   launcher=args.launcher, oversubscribe=args.oversubscribe,
