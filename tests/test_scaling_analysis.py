@@ -202,6 +202,17 @@ def test_bad_record_lines_are_named(tmp_path, line, words):
         assert word in str(err.value)
 
 
+def test_size_falls_back_to_the_config():
+    plain = record(2, 1.0)
+    del plain["size"]
+    plain["config"] = {"nx": 300, "ny": 200}
+    assert parse_record(plain).size == 60_000
+    plain["config"] = {"samples": 10**9, "kernel": "numba"}
+    assert parse_record(plain).size == 10**9
+    plain["config"] = {"nx": 4096}
+    assert parse_record(plain).size == 4096
+
+
 def test_missing_and_empty_record_files(tmp_path):
     with pytest.raises(RecordError, match="no such record file"):
         read_records([tmp_path / "nope.jsonl"])

@@ -74,11 +74,22 @@ def _int_field(obj: dict[str, Any], key: str, default: int | None, where: str) -
     return number
 
 
+def work_units(config: dict[str, Any]) -> int | None:
+    """The problem size of a run from its config, in the units the sweeps use: ``samples``
+    (pi), ``nx * ny`` (heat2d), ``nx`` (heat1d); None if the config has none of them."""
+    if isinstance(config.get("samples"), int):
+        return config["samples"]
+    if isinstance(config.get("nx"), int):
+        return config["nx"] * (config["ny"] if isinstance(config.get("ny"), int) else 1)
+    return None
+
+
 def parse_record(obj: Any, where: str = "record") -> RunRecord:
     """A :class:`RunRecord` from one decoded JSON object; ``where`` prefixes error messages.
 
     ``mode`` defaults to ``strong``, ``repetition`` to 1 and ``study`` to ``""``; ``size``
-    falls back to the ``size`` entry of the run's summary.
+    (the ``size`` tag of a sweep) falls back to the summary's ``size``, then to
+    :func:`work_units` of the config, so a production run's ``--record`` line works too.
     """
     if not isinstance(obj, dict):
         raise RecordError(f"{where}: expected a JSON object, got {type(obj).__name__}")
@@ -88,7 +99,8 @@ def parse_record(obj: Any, where: str = "record") -> RunRecord:
     if mode not in MODES:
         raise RecordError(f"{where}: field 'mode' = {mode!r}: expected one of {', '.join(MODES)}")
     summary = obj.get("summary") if isinstance(obj.get("summary"), dict) else {}
-    size = obj.get("size", summary.get("size"))
+    config = obj.get("config") if isinstance(obj.get("config"), dict) else {}
+    size = obj.get("size", summary.get("size", work_units(config)))
     timings = obj.get("timings")
     if not isinstance(timings, dict) or not timings:
         raise RecordError(f"{where}: missing field 'timings' (per-region seconds)")
