@@ -56,11 +56,14 @@ def _find_cluster() -> tuple[Cluster | None, str]:
     if shutil.which("sbatch") is None:
         return None, "Slurm is not installed (no sbatch on PATH)"
     env = _slurm_env()
+    conf = Path(env.get("SLURM_CONF", "/etc/slurm/slurm.conf"))
+    if not conf.exists():
+        return None, f"no Slurm configuration ({conf} does not exist)"
     try:
         proc = subprocess.run(["sinfo", "--noheader", "--format", "%P %a %c %T %N"],
-                              env=env, capture_output=True, text=True, timeout=30)
+                              env=env, capture_output=True, text=True, timeout=20)
     except subprocess.TimeoutExpired:
-        return None, "sinfo did not answer within 30 s"
+        return None, f"sinfo did not answer within 20 s (configuration {conf})"
     if proc.returncode != 0:
         return None, f"no Slurm cluster answers (sinfo: {proc.stderr.strip()[:200]})"
     for line in proc.stdout.splitlines():
