@@ -48,7 +48,7 @@ def plot_curve(curve: ScalingCurve, outdir: str | Path) -> list[Path]:
     s = np.array([pt.speedup for pt in pts])
     model = np.array([pt.model_speedup for pt in pts])
     p0, t0 = p[0], t[0]
-    size = f"{curve.size}/rank" if curve.mode == "weak" else f"{curve.size}"
+    size = f"{curve.size:,}/rank" if curve.mode == "weak" else f"{curve.size:,}"
     title = f"{curve.program} {curve.mode} scaling, size {size}, region '{curve.region}'"
     law = "Amdahl" if curve.model == "amdahl" else "Gustafson"
     fit = f"{law} fit, serial fraction {curve.model_serial_fraction:.3f}"
@@ -59,7 +59,12 @@ def plot_curve(curve: ScalingCurve, outdir: str | Path) -> list[Path]:
     ideal_t = t0 * p0 / p if curve.mode == "strong" else np.full_like(p, t0)
     ax.plot(p, ideal_t, "k--", label="ideal")
     if curve.mode == "strong":
+        from matplotlib.ticker import LogFormatter
+
         ax.set_yscale("log")
+        ax.yaxis.set_major_formatter(LogFormatter(labelOnlyBase=False))
+        ax.yaxis.set_minor_formatter(LogFormatter(labelOnlyBase=False,
+                                                  minor_thresholds=(2, 0.5)))
     else:
         ax.set_ylim(bottom=0)
     ax.legend(fontsize=8)
