@@ -146,3 +146,18 @@ def test_run_bad_input_one_message_exit_2(tmp_path, args, words):
     assert proc.stderr.count("error:") == 1, proc.stderr
     for word in words:
         assert word in proc.stderr
+
+
+@pytest.mark.timeout(200)
+def test_heat1d_sweep_without_slurm(tmp_path):
+    """`python -m hpcpar.scaling run` with the real heat1d under mpiexec, strong scaling."""
+    proc = scaling_cli("run", "--program", "heat1d", "--size", "6000", "--ranks", "1,2",
+                       "--repetitions", "1", "--warmup", "0", "--args=--steps 300",
+                       "--records", "rec.jsonl", "--no-plots", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    records = read_records([tmp_path / "rec.jsonl"])
+    assert [(r.program, r.ranks, r.size) for r in records] == [("heat1d", 1, 6000),
+                                                               ("heat1d", 2, 6000)]
+    assert all(r.raw["summary"]["steps"] == 300 for r in records)
+    assert {"compute", "halo", "total"} <= set(records[1].timings)
+    assert "least-squares Amdahl fit" in proc.stdout
