@@ -104,11 +104,15 @@ def test_bad_deck_one_message_exit_2_no_output(tmp_path, args, words):
 
 def test_bad_deck_file_names_the_deck(tmp_path):
     deck = tmp_path / "plate.toml"
-    deck.write_text((ROOT / "inputs" / "heat2d.toml").read_text() + "ny = -129\n"
-                    .replace("ny", "nyy"))
+    deck.write_text((ROOT / "inputs" / "heat2d.toml").read_text() + "nyy = 129\n")
     proc = heat2d(2, deck, cwd=tmp_path)
     assert proc.returncode == 2 and proc.stderr.count("error:") == 1
     assert "plate.toml: unknown field 'nyy' (did you mean 'ny'?)" in proc.stderr
+    deck.write_text("mode = 'transient'\nnx = 101\nalpha = 2.0\ndt = 1e-4\n")
+    proc = heat2d(2, deck, "--output", "x.h5", cwd=tmp_path)
+    assert proc.returncode == 2 and proc.stderr.count("error:") == 1
+    assert "field 'dt' = 0.0001: FTCS is unstable; expected dt <= 9.47544e-06 s" in proc.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["plate.toml"]
 
 
 def png_chunks(data):
