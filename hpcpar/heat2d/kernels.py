@@ -11,7 +11,6 @@ fixed order too (see :mod:`hpcpar.heat2d.residual`).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -189,8 +188,3 @@ def grid_coordinates(n: int, length: float) -> np.ndarray:
 def interior_count(nx: int, ny: int) -> int:
     """Number of updated (interior) points."""
     return (nx - 2) * (ny - 2)
-
-
-def rms(sum_of_squares: float, count: int) -> float:
-    """Root mean square from a sum of squares over ``count`` points."""
-    return math.sqrt(sum_of_squares / count)
