@@ -81,6 +81,7 @@ def check_restart_file(cfg: Heat1DConfig) -> None:
         for name, expected in checkpoint_identity(cfg).items():
             found = f.attrs[name]
             found = found.decode() if isinstance(found, bytes) else found
+            found = found.item() if isinstance(found, np.generic) else found
             if found != expected:
                 raise ConfigError(f"field 'restart' = {cfg.restart!r}: checkpoint has {name} = "
                                   f"{found!r}, this deck has {name} = {expected!r}; expected "

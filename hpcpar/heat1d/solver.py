@@ -17,7 +17,7 @@ from mpi4py import MPI
 
 from hpcpar.decomposition import Block1D, block_counts
 from hpcpar.heat1d import kernels
-from hpcpar.heat1d.analytic import exact_solution, grid_x, has_exact_solution, initial_field
+from hpcpar.heat1d.analytic import exact_solution, grid_x, has_exact_solution, initial_block
 from hpcpar.heat1d.config import Heat1DConfig
 from hpcpar.heat1d.halo import make_halo
 from hpcpar.heat1d.io import (
@@ -31,7 +31,8 @@ from hpcpar.runner import Context
 
 MAX_GHOST = 256  # the automatic ghost width never exceeds this many points
 CYCLE_UPDATES = 4_000_000  # automatic ghost width: about this many point updates per cycle
-CHECK_UPDATES = 16_000_000  # signal check (one Allreduce) about this often, in point updates
+CHECK_UPDATES = 16_000_000  # signal check (one Allreduce) about this often, in point updates,
+MAX_CHECK_CYCLES = 64  # and at least every this many cycles (each costs ~10 us of Python)
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGUSR1)
 
 
@@ -98,7 +99,7 @@ def initial_state(cfg: Heat1DConfig, block: Block1D) -> tuple[np.ndarray, int]:
     if cfg.ic == "file":
         u = read_initial_block(cfg.ic_file, cfg.ic_dataset, start, stop)
     else:
-        u = initial_field(cfg, grid_x(cfg, start, stop))
+        u = initial_block(cfg, start, stop)
     if cfg.boundary == "dirichlet":
         if start == 0:
             u[0] = cfg.left_value
@@ -158,7 +159,7 @@ def _solve(cfg: Heat1DConfig, ctx: Context, stop_request: StopRequest) -> dict:
     x = grid_x(cfg, block.start, block.stop)
     r, dt = cfg.r_effective, cfg.dt_effective
     largest = int(block_counts(cfg.nx, ctx.size)[0].max())
-    check_cycles = max(1, math.ceil(CHECK_UPDATES / (g * largest)))
+    check_cycles = max(1, min(MAX_CHECK_CYCLES, math.ceil(CHECK_UPDATES / (g * largest))))
     log.info(f"heat1d: nx = {cfg.nx} on {ctx.size} ranks, {cfg.boundary} boundaries, "
              f"r = {r:.6g}, dt = {dt:.6g} s, steps {start_step} -> {cfg.steps}, "
              f"halo = {cfg.halo}, ghost width {g}")
