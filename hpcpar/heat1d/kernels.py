@@ -32,9 +32,17 @@ MIRROR = 2
 
 @njit(cache=True)
 def ftcs_range(src: np.ndarray, dst: np.ndarray, r: float, lo: int, hi: int) -> None:
-    """One explicit Euler step for points ``lo <= i < hi``: ``dst[i]`` from ``src[i-1:i+2]``."""
-    for i in range(lo, hi):
-        dst[i] = src[i] + r * ((src[i - 1] + src[i + 1]) - 2.0 * src[i])
+    """One explicit Euler step for points ``lo <= i < hi``: ``dst[i]`` from ``src[i-1:i+2]``.
+
+    Written on slices: indexing ``src`` and ``dst`` directly keeps LLVM from vectorising (the
+    two arrays might alias), which costs a factor of 4 here.
+    """
+    if hi <= lo:
+        return
+    s = src[lo - 1:hi + 1]
+    d = dst[lo:hi]
+    for i in range(hi - lo):
+        d[i] = s[i + 1] + r * ((s[i] + s[i + 2]) - 2.0 * s[i + 1])
 
 
 @njit(cache=True)
