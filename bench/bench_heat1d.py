@@ -1,6 +1,6 @@
 """heat1d benchmark: the solver against a C build of the same FTCS loop, side by side.
 
-    flock /tmp/hpcpar-bench.lock .venv/bin/python bench/bench_heat1d.py [--repeat 3] [--quick]
+    flock /tmp/hpcpar-bench.lock .venv/bin/python bench/bench_heat1d.py [--repeat 5] [--quick]
 
 Builds ``bench/c/heat1d.c`` twice into ``bench/build/`` (``cc -O3 -march=native``, and with
 ``-fopenmp``), then measures, best of ``--repeat`` runs each:
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import platform
 import shutil
@@ -91,6 +92,7 @@ def solver_run(nranks: int, nx: int, steps: int, workdir: Path, **fields) -> dic
     record = workdir / "record.jsonl"
     record.unlink(missing_ok=True)
     args = ["--nx", str(nx), "--steps", str(steps), "--boundary", "dirichlet", "--ic", "sine",
+            "--length", repr(math.pi),  # the C loop's problem: sin x on [0, pi]
             "--snapshot-every", "0", "--checkpoint-every", "0", "--progress-every", "1000",
             "--output", str(workdir / "out.h5"), "--checkpoint-file", str(workdir / "c.h5"),
             "--record", str(record)]
@@ -119,7 +121,7 @@ def sendrecv_seconds(workdir: Path, repeat: int) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (best)")
+    parser.add_argument("--repeat", type=int, default=5, help="runs per measurement (best)")
     parser.add_argument("--updates", type=float, default=1e9,
                         help="point updates per timed run (steps = updates / nx)")
     parser.add_argument("--quick", action="store_true", help="1e8 updates, 1 repeat (smoke)")
@@ -137,12 +139,17 @@ def main() -> None:
                     "updates_per_run": args.updates, "targets": TARGETS}
     solver_run(1, 1000, 10, workdir)  # numba cache warm
 
-    # 1. single rank vs serial C
+    # 1. single rank vs serial C (alternating, so that both see the same machine state)
     single = []
     for nx in SIZES:
         steps = steps_for(nx, args.updates)
-        c = best([c_run("heat1d", nx, steps, 1) for _ in range(args.repeat)])
-        py = best([solver_run(1, nx, steps, workdir)["summary"] for _ in range(args.repeat)])
+        c_runs, py_runs = [], []
+        for _ in range(args.repeat):
+            c_runs.append(c_run("heat1d", nx, steps, 1))
+            py_runs.append(solver_run(1, nx, steps, workdir)["summary"])
+        c, py = best(c_runs), best(py_runs)
+        if not math.isclose(c["heat"], py["heat"], rel_tol=1e-9):  # the same computation?
+            raise RuntimeError(f"C and solver disagree at nx={nx}: {c['heat']} {py['heat']}")
         row = {"nx": nx, "steps": steps, "c_mlups": c["mlups"], "solver_mlups": py["mlups"],
                "ghost": py["ghost"], "ratio": py["mlups"] / c["mlups"],
                "heat_c": c["heat"], "heat_solver": py["heat"]}
@@ -155,10 +162,13 @@ def main() -> None:
     scaling = []
     for nx in (1_000_000, 10_000_000):
         steps = steps_for(nx, args.updates)
-        one = best([solver_run(1, nx, steps, workdir)["summary"] for _ in range(args.repeat)])
-        two = best([solver_run(2, nx, steps, workdir)["summary"] for _ in range(args.repeat)])
-        omp1 = best([c_run("heat1d_omp", nx, steps, 1) for _ in range(args.repeat)])
-        omp2 = best([c_run("heat1d_omp", nx, steps, 2) for _ in range(args.repeat)])
+        runs: dict[str, list] = {"one": [], "two": [], "omp1": [], "omp2": []}
+        for _ in range(args.repeat):
+            runs["one"].append(solver_run(1, nx, steps, workdir)["summary"])
+            runs["two"].append(solver_run(2, nx, steps, workdir)["summary"])
+            runs["omp1"].append(c_run("heat1d_omp", nx, steps, 1))
+            runs["omp2"].append(c_run("heat1d_omp", nx, steps, 2))
+        one, two, omp1, omp2 = (best(runs[k]) for k in ("one", "two", "omp1", "omp2"))
         row = {"nx": nx, "steps": steps, "solver_1": one["mlups"], "solver_2": two["mlups"],
                "speedup": two["mlups"] / one["mlups"],
                "efficiency": two["mlups"] / (2 * one["mlups"]),
