@@ -19,7 +19,7 @@ from hpcpar.decomposition import Block1D, block_counts
 from hpcpar.heat1d import kernels
 from hpcpar.heat1d.analytic import exact_solution, grid_x, has_exact_solution, initial_block
 from hpcpar.heat1d.config import Heat1DConfig
-from hpcpar.heat1d.halo import make_halo
+from hpcpar.heat1d.halo import HaloExchange, line_communicator, make_halo
 from hpcpar.heat1d.io import (
     SnapshotWriter,
     read_checkpoint_block,
@@ -147,7 +147,7 @@ def _solve(cfg: Heat1DConfig, ctx: Context, stop_request: StopRequest) -> dict:
     comm, log = ctx.comm, ctx.log
     g = ghost_width(cfg, ctx.size)
     block = Block1D.of(cfg.nx, ctx.size, ctx.rank, ghost=g)
-    cart = comm.Create_cart([ctx.size], periods=[cfg.boundary == "periodic"], reorder=False)
+    cart = line_communicator(comm, periodic=cfg.boundary == "periodic")
     halo = make_halo(cfg.halo, cart, g)
     compile_once(comm, kernels.warm_up)
 
@@ -171,11 +171,15 @@ def _solve(cfg: Heat1DConfig, ctx: Context, stop_request: StopRequest) -> dict:
     except BaseException:
         writer.discard()
         raise
+    cart.Free()
     return summary
 
 
-def _time_loop(cfg: Heat1DConfig, ctx: Context, field: LocalField, halo, writer, x,
-               start_step: int, g: int, check_cycles: int, stop_request: StopRequest) -> dict:
+def _time_loop(cfg: Heat1DConfig, ctx: Context, field: LocalField, halo: HaloExchange,
+               writer: SnapshotWriter, x: np.ndarray, start_step: int, g: int,
+               check_cycles: int, stop_request: StopRequest) -> dict:
+    """Collective: advance from ``start_step`` to ``cfg.steps`` (or a stop signal), writing
+    snapshots and checkpoints on the way; closes ``writer``; returns the summary."""
     comm, log, timers = ctx.comm, ctx.log, ctx.timers
     r, n, dt, steps = cfg.r_effective, field.block.n_local, cfg.dt_effective, cfg.steps
     left, right = field.left, field.right
