@@ -109,25 +109,31 @@ def test_classic_deck_relaxes_parabola_to_sin_x(tmp_path):
 
 
 # -- checkpoint / restart ------------------------------------------------------------------
+def read_heat_of_reference(snapshots: list, case: dict) -> list:
+    dx = 1.0 / (case["nx"] - 1)
+    return [dx * (u.sum() - 0.5 * (u[0] + u[-1])) for u in snapshots]
+
+
 @pytest.mark.timeout(200)
 def test_restart_on_other_rank_counts_is_bitwise_identical(tmp_path):
     case = dict(nx=31, boundary="dirichlet", ic="gaussian", right_value=0.5, halo="isend")
     expected, snapshots = reference_run(400, 40, **case)
     first = heat1d_job(3, *flags(steps=170, checkpoint_every=85, snapshot_every=40,
-                                 output="first.h5", checkpoint_file="ck.h5", **case),
+                                 output="run.h5", checkpoint_file="ck.h5", **case),
                        cwd=tmp_path)
     assert first.returncode == 0, first.stderr
     with h5py.File(tmp_path / "ck.h5") as f:
         assert f.attrs["step"] == 170 and f.attrs["nx"] == 31
     second = heat1d_job(2, *flags(steps=400, restart="ck.h5", snapshot_every=40,
-                                  output="second.h5", checkpoint_file="ck2.h5", halo="sendrecv",
+                                  output="run.h5", checkpoint_file="ck2.h5", halo="sendrecv",
                                   **{k: v for k, v in case.items() if k != "halo"}),
                         cwd=tmp_path)
     assert second.returncode == 0, second.stderr
-    result = read_result(tmp_path / "second.h5")
+    result = read_result(tmp_path / "run.h5")  # the restarted run keeps steps 0 .. 160
     assert np.array_equal(result["u_final"], expected)
-    assert list(result["step"]) == list(range(200, 401, 40))
-    assert np.array_equal(result["u"], np.array(snapshots[5:]))
+    assert list(result["step"]) == list(range(0, 401, 40))
+    assert np.array_equal(result["u"], np.array(snapshots))
+    assert np.allclose(result["heat"][:5], read_heat_of_reference(snapshots[:5], case))
     assert result.attrs["start_step"] == 170 and result.attrs["restarted_from"] == "ck.h5"
     # and a third leg on one rank from the same checkpoint, in this process
     here = run_here(tmp_path, restart=str(tmp_path / "ck.h5"), steps=400,

@@ -137,6 +137,40 @@ class SnapshotWriter:
         out.create("u", (0, nx), np.float64, units="K", dims=("time", "x"),
                    description="temperature", maxshape=(None, nx))
 
+    def copy_earlier(self, path: str, before_step: int, stop: int) -> int:
+        """Collective: copy the snapshots of an earlier heat1d result file at steps before
+        ``before_step`` (a restarted run keeps the history of the run it continues). Each
+        rank reads its own points ``start .. stop-1`` of each row. Returns the rows copied;
+        0 when ``path`` is missing or does not fit (other grid, other diagnostics)."""
+        rows: list[int] = []
+        diagnostics: np.ndarray | None = None
+        if self.is_root:
+            rows, diagnostics = self._earlier_rows(path, before_step)
+        rows = self.file.comm.bcast(rows)
+        if not rows:
+            return 0
+        with h5py.File(path, "r") as f:
+            dset = f["u"]
+            for j, row in enumerate(rows):
+                owned = np.asarray(dset[row, self.start:stop])
+                self.snapshot(owned, tuple(diagnostics[j]) if self.is_root else ())
+        return len(rows)
+
+    def _earlier_rows(self, path: str, before_step: int) -> tuple[list[int], np.ndarray | None]:
+        try:
+            with h5py.File(path, "r") as f:
+                if (f.attrs.get("program") != "heat1d" or "u" not in f
+                        or f["u"].shape[1:] != (self.cfg.nx,)
+                        or any(name not in f for name in self.columns)
+                        or f.attrs.get("dt") != self.cfg.dt_effective):
+                    return [], None
+                steps = f["step"][()]
+                rows = [int(i) for i in np.flatnonzero(steps < before_step)]
+                table = np.column_stack([f[name][()] for name in self.columns])[rows]
+                return rows, table.astype(np.float64)
+        except OSError:
+            return [], None
+
     def snapshot(self, owned: np.ndarray, diagnostics: tuple[float, ...]) -> None:
         """Collective: append the field (each rank its ``owned`` points) as a new row."""
         row = len(self.rows)

@@ -195,6 +195,11 @@ def _time_loop(cfg: Heat1DConfig, ctx: Context, field: LocalField, halo: HaloExc
 
     step, cycles, compute_s, halo_s = start_step, 0, 0.0, 0.0
     stopped_by = 0
+    if cfg.restart is not None and cfg.snapshot_every:
+        with timers.region("io"):
+            copied = writer.copy_earlier(cfg.output, start_step, field.block.stop)
+        if copied:
+            log.info(f"heat1d: kept {copied} earlier snapshots from {cfg.output}")
     if cfg.snapshot_every and step % cfg.snapshot_every == 0:
         snapshot(step)
     comm.Barrier()
