@@ -25,7 +25,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from hpcpar.pi.rng import GAMMA, MASK64, mix64, mix64_numpy, mix64_python, weyl_state
+from hpcpar.pi.rng import GAMMA, MASK64, mix64, mix64_python, splitmix64, weyl_state
 
 CHUNK_SIZE: int = 1 << 20
 """Samples (or midpoint intervals) per chunk. Fixed: results depend only on (seed, N)."""
@@ -71,12 +71,15 @@ def _hits_python(seed: int, start: int, stop: int) -> int:
 
 
 def _hits_numpy(seed: int, start: int, stop: int) -> int:
-    """Hits among samples ``start .. stop - 1`` (at most one chunk), vectorised."""
-    steps = np.arange(1, stop - start + 1, dtype=np.uint64)
-    z = mix64_numpy(np.uint64(weyl_state(seed, start)) + steps * _GAMMA)
-    a, b = z >> _S32, z & _LOW32
-    aa = a * a + a  # a(a + 1) < 2**64: no wrap-around
-    total = aa + (b * b + b)  # wraps (total < aa) exactly when a(a+1) + b(b+1) >= 2**64
+    """Hits among samples ``start .. stop - 1`` (at most one chunk), vectorised in place."""
+    z = splitmix64(seed, start, stop - start)
+    a = z >> _S32
+    b = np.bitwise_and(z, _LOW32, out=z)
+    aa = a * a
+    aa += a  # a(a + 1) < 2**64: no wrap-around
+    total = np.multiply(b, b, out=a)
+    total += b
+    total += aa  # wraps (total < aa) exactly when a(a+1) + b(b+1) >= 2**64
     return int(np.count_nonzero(total >= aa))
 
 

@@ -50,10 +50,17 @@ def mix64(z: np.uint64) -> np.uint64:
 
 
 def mix64_numpy(z: np.ndarray) -> np.ndarray:
-    """The SplitMix64 finaliser on a ``uint64`` array (a new array; numpy wraps mod 2**64)."""
-    z = (z ^ (z >> _S30)) * _MIX1
-    z = (z ^ (z >> _S27)) * _MIX2
-    return z ^ (z >> _S31)
+    """The SplitMix64 finaliser on a ``uint64`` array, in place (numpy wraps mod 2**64);
+    returns ``z``."""
+    shifted = z >> _S30
+    z ^= shifted
+    z *= _MIX1
+    np.right_shift(z, _S27, out=shifted)
+    z ^= shifted
+    z *= _MIX2
+    np.right_shift(z, _S31, out=shifted)
+    z ^= shifted
+    return z
 
 
 def weyl_state(seed: int, index: int) -> int:
@@ -70,5 +77,7 @@ def splitmix64(seed: int, first: int, count: int) -> np.ndarray:
     Returns a ``uint64`` array of shape ``(count,)``; output 0 is what the C reference's
     first ``next()`` call returns after ``x = seed``.
     """
-    offsets = np.arange(1, count + 1, dtype=np.uint64)
-    return mix64_numpy(np.uint64(weyl_state(seed, first)) + offsets * _GAMMA)
+    states = np.arange(1, count + 1, dtype=np.uint64)
+    states *= _GAMMA
+    states += np.uint64(weyl_state(seed, first))
+    return mix64_numpy(states)
