@@ -98,3 +98,16 @@ def test_midpoint_kernels_agree_and_chunk_sums_add_up():
     far = 10**11
     values = [midpoint_sum(k, far, far - 1000, far) for k in KERNELS]  # x_i near 1: f = 2
     assert np.allclose(values, 2000.00001, rtol=1e-13)
+
+
+def test_numba_kernels_run_in_threads():
+    """nogil kernels called from threads on different chunk ranges give the serial result."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    nsamples = 6 * CHUNK_SIZE + 99
+    ranges = [(0, 2), (2, 3), (3, 6), (6, 7)]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        hits = list(pool.map(lambda r: montecarlo_hits("numba", 8, nsamples, *r), ranges))
+        sums = list(pool.map(lambda r: midpoint_chunk_sums("numba", nsamples, *r), ranges))
+    assert np.array_equal(np.concatenate(hits), montecarlo_hits("numba", 8, nsamples, 0, 7))
+    assert np.array_equal(np.concatenate(sums), midpoint_chunk_sums("numba", nsamples, 0, 7))
