@@ -41,7 +41,7 @@ def test_montecarlo_result_is_bitwise_identical_for_1_to_4_ranks(tmp_path):
     assert first["nchunks"] == 6 and first["samples"] == N_MC
     assert abs(first["estimate"] - math.pi) < 5 * first["error"]
     assert [r["compute_time"].shape for r in results] == [(1,), (2,), (3,), (4,)]
-    assert first.attrs["comm"] == "isend-irecv" and results[3].attrs["nranks"] == 4
+    assert first.attrs["pattern"] == "isend-irecv" and results[3].attrs["nranks"] == 4
     assert first.units["compute_time"] == "s" and results[2].dims["comm_time"] == ("rank",)
 
 
