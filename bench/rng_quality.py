@@ -37,6 +37,20 @@ def stream(seed: int, out) -> None:
         pass  # dieharder has read what it needs and closed the pipe
 
 
+def final_verdicts(rows: list[str]) -> list[str]:
+    """Verdicts of each test's last round: with ``-Y 1`` dieharder repeats a test with more
+    p-samples while a result is WEAK, printing every round."""
+    rounds: dict[str, list[tuple[int, str]]] = {}
+    for row in rows:
+        fields = [field.strip() for field in row.split("|")]
+        rounds.setdefault(fields[0], []).append((int(fields[3]), fields[-1]))
+    verdicts = []
+    for entries in rounds.values():
+        last = max(psamples for psamples, _ in entries)
+        verdicts += [verdict for psamples, verdict in entries if psamples == last]
+    return verdicts
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=20260101)
@@ -60,8 +74,9 @@ def main() -> None:
                 if "|" in line and ("PASSED" in line or "WEAK" in line or "FAILED" in line)]
         lines += rows
         print("\n".join(rows), flush=True)
-    verdicts = [line.rsplit("|", 1)[1].strip() for line in lines[1:]]
-    lines.append(f"# {len(verdicts)} results: {verdicts.count('PASSED')} PASSED, "
+    verdicts = final_verdicts(lines[1:])
+    lines.append(f"# final verdicts (the last, largest-p-samples round of each test): "
+                 f"{len(verdicts)} results, {verdicts.count('PASSED')} PASSED, "
                  f"{verdicts.count('WEAK')} WEAK, {verdicts.count('FAILED')} FAILED")
     (HERE / "results" / args.output).write_text("\n".join(lines) + "\n")
     print(lines[-1])
