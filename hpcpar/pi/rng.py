@@ -9,6 +9,9 @@ generator passing BigCrush"; its period is 2**64. Because output ``k`` is a pure
 ``(seed, k)``, any range of the stream can be drawn directly, which is what makes per-chunk
 streams free: chunk ``c`` of a Monte Carlo run simply uses outputs ``c*CHUNK .. (c+1)*CHUNK-1``
 of the one stream, non-overlapping by construction, whatever rank or thread draws it.
+Different seeds give the same cycle entered at different points: seeds ``s`` and ``s + d``
+are ``d * GAMMA**-1 mod 2**64`` outputs apart, a pseudo-random distance for any ordinary
+choice of seeds (only seeds differing by a small multiple of ``GAMMA`` overlap).
 
 Three implementations that return the same bits: pure Python integers, numpy ``uint64``
 arrays (wrap-around arithmetic) and numba (``uint64`` scalars, inlined into the kernels).
