@@ -42,13 +42,13 @@ class Cluster:
 
 
 def _slurm_env() -> dict[str, str]:
-    """This environment; SLURM_CONF pointing at scripts/slurm-cluster's cluster when neither
-    SLURM_CONF nor /etc/slurm/slurm.conf says otherwise."""
+    """This environment; SLURM_CONF pointing at scripts/slurm-cluster's cluster when that is
+    running and neither SLURM_CONF nor /etc/slurm/slurm.conf says otherwise."""
     env = dict(os.environ)
-    local = Path(env.get("HPCPAR_SLURM_DIR", "/tmp/hpcpar-slurm")) / "slurm.conf"
+    local = Path(env.get("HPCPAR_SLURM_DIR", "/tmp/hpcpar-slurm"))
     if "SLURM_CONF" not in env and not Path("/etc/slurm/slurm.conf").exists() and \
-            local.exists():
-        env["SLURM_CONF"] = str(local)
+            (local / "slurmctld.pid").exists():  # removed by `scripts/slurm-cluster stop`
+        env["SLURM_CONF"] = str(local / "slurm.conf")
     return env
 
 
