@@ -57,7 +57,7 @@ def steps_python(distance: float, seed: int, distance_index: int, first_walker: 
     return steps
 
 
-# -- numpy: loop interchange, one step for all live walkers at a time -----------------------
+# -- numpy: loop interchange, all live walkers advanced a block of steps at a time -----------
 def _mix_np(z: np.ndarray) -> np.ndarray:
     z = (z ^ (z >> np.uint64(30))) * np.uint64(MIX1)
     z = (z ^ (z >> np.uint64(27))) * np.uint64(MIX2)
@@ -65,26 +65,40 @@ def _mix_np(z: np.ndarray) -> np.ndarray:
 
 
 def steps_numpy(distance: float, seed: int, distance_index: int, first_walker: int,
-                nwalkers: int) -> np.ndarray:
-    """As :func:`steps_python`, vectorised over walkers: the walker loop is moved inside the
-    step loop, and walkers that have crossed are dropped from the arrays."""
+                nwalkers: int, block: int | None = None) -> np.ndarray:
+    """As :func:`steps_python`, vectorised: the walker loop is moved inside the step loop
+    (loop interchange) and every live walker takes ``block`` steps per iteration, as a
+    (walkers, block) array; walkers that have crossed are dropped.
+
+    Positions are a running sum (``np.cumsum`` adds strictly left to right) started from the
+    current position, so they are bitwise the positions the scalar loop visits. Steps past a
+    walker's crossing inside its last block are computed and thrown away; ``block`` (default
+    about Y^2 / 4, 8..512) trades that waste against Python overhead per iteration.
+    """
+    if block is None:
+        block = int(min(512, max(8, distance * distance / 4)))
     key = np.uint64(_mix_py(seed & MASK64))
     walkers = np.arange(first_walker, first_walker + nwalkers, dtype=np.uint64)
     state = _mix_np(key ^ ((np.uint64(distance_index) << np.uint64(WALKER_BITS)) | walkers))
-    live = np.arange(nwalkers)  # positions in the output of the walkers still walking
+    offsets = np.arange(1, block + 1, dtype=np.uint64) * np.uint64(GOLDEN)  # wraps mod 2^64
+    live = np.arange(nwalkers)  # output positions of the walkers still walking
     y = np.zeros(nwalkers)
     steps = np.zeros(nwalkers, dtype=np.int64)
-    n = 0
+    taken = 0
+    path = np.empty((nwalkers, block + 1))
     while live.size:
-        state += np.uint64(GOLDEN)
-        u = (_mix_np(state) >> np.uint64(11)) * TWO_M53
-        y += 2.0 * u - 1.0
-        n += 1
-        crossed = np.abs(y) >= distance
-        if crossed.any():
-            steps[live[crossed]] = n
-            keep = ~crossed
-            live, y, state = live[keep], y[keep], state[keep]
+        u = (_mix_np(state[:, None] + offsets) >> np.uint64(11)) * TWO_M53
+        walk = path[:live.size]
+        walk[:, 0] = y
+        walk[:, 1:] = 2.0 * u - 1.0
+        np.cumsum(walk, axis=1, out=walk)
+        crossed = np.abs(walk[:, 1:]) >= distance
+        done = crossed.any(axis=1)
+        steps[live[done]] = taken + 1 + crossed[done].argmax(axis=1)
+        keep = ~done
+        live, y = live[keep], walk[keep, -1]
+        state = state[keep] + offsets[-1]
+        taken += block
     return steps
 
 
