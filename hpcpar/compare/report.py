@@ -33,7 +33,9 @@ class Row:
 
     @property
     def label(self) -> str:
-        return f"{self.run.backend} {self.run.kernel} x{self.run.workers}"
+        r = self.run
+        kernel = "" if r.kernel == r.backend else f" {r.kernel}"
+        return f"{r.backend}{kernel} x{r.workers}"
 
 
 def make_rows(runs: list[BackendRun]) -> list[Row]:
