@@ -64,26 +64,25 @@ def run_case(case: Case, workloads: dict[str, Workload], chunksize: int,
 def run_comparison(cases: list[Case], workloads: dict[str, Workload], *, repeat: int,
                    chunksize: int, start_method: str,
                    progress: Callable[[BackendRun], None] | None = None) -> list[BackendRun]:
-    """Best of ``repeat`` runs of every case. Raises if any result differs from the serial
-    numba run of the same workload (results must be identical whichever backend, kernel and
-    worker count ran them)."""
+    """Best of ``repeat`` runs of every case, in ``repeat`` rounds over all cases (so a burst
+    of load from other programs spoils one round of a case rather than all its runs). Raises
+    if any result differs from the serial numba run of the same workload: results must be
+    identical whichever backend, kernel and worker count ran them."""
     workloads["numba"].warmup("numba")
     reference = {name: run_serial(w, "numba").result for name, w in workloads.items()}
-    runs = []
-    for case in cases:
-        best = None
-        name = base_kernel(case.kernel)
-        for _ in range(repeat):
+    best: list[BackendRun | None] = [None] * len(cases)
+    for round_ in range(repeat):
+        for i, case in enumerate(cases):
+            name = base_kernel(case.kernel)
             run = run_case(case, workloads, chunksize, start_method)
             if not np.array_equal(run.result, reference[name]):
                 raise RuntimeError(f"{case.backend} with kernel {case.kernel} on {case.workers} "
                                    f"workers gave a different result on {workloads[name].name}")
-            if best is None or run.seconds < best.seconds:
-                best = run
-        runs.append(best)
-        if progress:
-            progress(best)
-    return runs
+            if best[i] is None or run.seconds < best[i].seconds:
+                best[i] = run
+            if progress and round_ == repeat - 1:
+                progress(best[i])
+    return best
 
 
 def overheads(workload: Workload, workers: int, start_methods: tuple[str, ...]
