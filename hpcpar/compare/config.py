@@ -7,7 +7,7 @@ import os
 from dataclasses import dataclass
 
 from hpcpar.backends.processes import PROCESS_BACKENDS, START_METHODS
-from hpcpar.compare.workloads import WORKLOADS
+from hpcpar.compare.workloads import WORKLOADS, pi_available
 from hpcpar.config import ConfigError, param
 
 BACKENDS = ("serial", "threads", "numba-prange", *PROCESS_BACKENDS)
@@ -35,6 +35,12 @@ class CompareConfig:
     rw_python_walks: int = param(16, "random walk: walks per distance for the python kernel",
                                  minimum=1)
     rw_tasks_per_distance: int = param(8, "random walk: tasks per distance", minimum=1)
+    pi_chunks: int = param(1024, "pi: chunks of 2^20 samples for the numba kernels", minimum=1)
+    pi_numpy_chunks: int = param(64, "pi: chunks of 2^20 samples for the numpy kernel",
+                                 minimum=1)
+    pi_python_chunks: int = param(4, "pi: chunks of 2^20 samples for the python kernel",
+                                  minimum=1)
+    pi_chunks_per_task: int = param(1, "pi: chunks per task", minimum=1)
     output: str | None = param(None, "HDF5 table (default outputs/compare-<workload>.h5)")
     plot: str | None = param(None, "PNG bar chart (default outputs/compare-<workload>.png)")
     no_plot: bool = param(False, "skip the bar chart")
@@ -46,6 +52,9 @@ class CompareConfig:
         if not self.no_plot and importlib.util.find_spec("matplotlib") is None:
             raise ConfigError("field 'no_plot' = false: matplotlib is not installed; expected "
                               "--no-plot or `pip install hpcpar[plot]`")
+        if self.workload == "pi" and not pi_available():
+            raise ConfigError("field 'workload' = 'pi': the π kernels (hpcpar.pi) are not in "
+                              "this tree; expected workload = \"randomwalk\"")
         fewest = min(self.rw_walks, self.rw_numpy_walks, self.rw_python_walks)
         if self.rw_tasks_per_distance > fewest:
             raise ConfigError(f"field 'rw_tasks_per_distance' = {self.rw_tasks_per_distance}: "

@@ -11,10 +11,10 @@ import numpy as np
 
 from hpcpar.backends.workload import Workload
 
-WORKLOADS = ("randomwalk",)
+WORKLOADS = ("randomwalk", "pi")
 
 # kernels per workload: serial ones, and the one that runs on numba's prange threads
-SERIAL_KERNELS = {"randomwalk": ("python", "numpy", "numba")}
+SERIAL_KERNELS = {"randomwalk": ("python", "numpy", "numba"), "pi": ("python", "numpy", "numba")}
 PRANGE_KERNEL = {"randomwalk": "numba-prange"}
 
 
@@ -64,6 +64,49 @@ def randomwalk_workload(distances: tuple[float, ...], walks: int, tasks_per_dist
                     preload=("numpy", "numba", "hpcpar.randomwalk.tasks"))
 
 
+# -- π by Monte Carlo (kernels from hpcpar.pi.kernels) -----------------------------------------
+def pi_available() -> bool:
+    """Whether the π kernels (``hpcpar.pi``) are installed in this tree."""
+    import importlib.util
+
+    return importlib.util.find_spec("hpcpar.pi") is not None
+
+
+def _pi_task(chunks: tuple[int, int], kernel: str, seed: int, nsamples: int) -> np.ndarray:
+    from hpcpar.pi.kernels import montecarlo_hits
+
+    return montecarlo_hits(kernel, seed, nsamples, *chunks)
+
+
+def _pi_function(kernel: str, seed: int, nsamples: int) -> Any:
+    return partial(_pi_task, kernel=kernel, seed=seed, nsamples=nsamples)
+
+
+def _pi_combine(values: list[np.ndarray]) -> np.ndarray:
+    """Hits per chunk, int64, shape (nchunks,)."""
+    return np.concatenate(values).astype(np.int64)
+
+
+def _pi_warmup(kernel: str) -> None:
+    if kernel.startswith("numba"):
+        from hpcpar.pi.kernels import warmup
+
+        warmup()
+
+
+def pi_workload(nsamples: int, chunks_per_task: int, seed: int, label: str = "pi") -> Workload:
+    """Monte Carlo π: ``nsamples`` samples in chunks of ``hpcpar.pi.kernels.CHUNK_SIZE``,
+    ``chunks_per_task`` chunks per task."""
+    from hpcpar.pi.kernels import nchunks
+
+    total = nchunks(nsamples)
+    tasks = [(first, min(first + chunks_per_task, total))
+             for first in range(0, total, chunks_per_task)]
+    return Workload(label, tasks, partial(_pi_function, seed=seed, nsamples=nsamples),
+                    _pi_combine, lambda values: float(nsamples), "samples", _pi_warmup,
+                    preload=("numpy", "numba", "hpcpar.pi.kernels"))
+
+
 def make_workloads(cfg: Any) -> dict[str, Workload]:
     """One workload of ``cfg.workload`` per serial kernel, sized for that kernel."""
     if cfg.workload == "randomwalk":
@@ -72,4 +115,12 @@ def make_workloads(cfg: Any) -> dict[str, Workload]:
         return {kernel: randomwalk_workload(cfg.rw_distances, n, cfg.rw_tasks_per_distance,
                                             cfg.seed, f"randomwalk ({n} walks per Y)")
                 for kernel, n in walks.items()}
+    if cfg.workload == "pi":
+        from hpcpar.pi.kernels import CHUNK_SIZE
+
+        chunks = {"python": cfg.pi_python_chunks, "numpy": cfg.pi_numpy_chunks,
+                  "numba": cfg.pi_chunks}
+        return {kernel: pi_workload(n * CHUNK_SIZE, cfg.pi_chunks_per_task, cfg.seed,
+                                    f"pi ({n} x {CHUNK_SIZE} samples)")
+                for kernel, n in chunks.items()}
     raise ValueError(f"unknown workload {cfg.workload!r}")
