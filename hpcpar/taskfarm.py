@@ -13,7 +13,8 @@ Three schedulers, one call (:func:`run_tasks`), identical results (collected in 
     thread serves the workers (polling with ``Iprobe`` and a short sleep so it does not spin
     a core) while rank 0's main thread takes tasks from the same queue. With one rank,
     rank 0 simply runs every task. Tasks are handed out in ``order`` (e.g. the most
-    expensive first, which shortens the tail).
+    expensive first, which shortens the tail). If MPI was initialised with less than
+    ``MPI_THREAD_SERIALIZED`` (mpi4py asks for ``MULTIPLE``), rank 0 only dispatches.
 ``futures``
     ``mpi4py.futures.MPICommExecutor`` on ``comm``: the ranks are all started by ``mpiexec``
     up front; rank 0 becomes the client and submits the tasks, the other ranks serve as the
@@ -171,7 +172,10 @@ def _dynamic(comm: MPI.Intracomm, func: Callable, tasks: Sequence, order: list[i
 
     dispatcher = None
     failure: list[BaseException] = []
-    if comm.size > 1:
+    if comm.size > 1 and MPI.Query_thread() < MPI.THREAD_SERIALIZED:
+        # MPI may only be called from the main thread: rank 0 dispatches and does not compute
+        _dispatch(comm, tasks, results, next_task, failure, poll_interval=0.0)
+    elif comm.size > 1:
         dispatcher = threading.Thread(
             target=_dispatch, name="hpcpar-dispatcher", daemon=True,
             args=(comm, tasks, results, next_task, failure, poll_interval))
@@ -193,9 +197,12 @@ def _dispatch(comm: MPI.Intracomm, tasks: Sequence, results: list, next_task: Ca
     working = comm.size - 1
     try:
         while working:
-            if not comm.iprobe(source=MPI.ANY_SOURCE, tag=_TAG_REQUEST, status=status):
+            if poll_interval and not comm.iprobe(source=MPI.ANY_SOURCE, tag=_TAG_REQUEST,
+                                                 status=status):
                 time.sleep(poll_interval)
                 continue
+            if not poll_interval:  # a blocking receive on the main thread
+                comm.probe(source=MPI.ANY_SOURCE, tag=_TAG_REQUEST, status=status)
             source = status.Get_source()
             message = comm.recv(source=source, tag=_TAG_REQUEST)
             if message[0] == "result":

@@ -83,3 +83,22 @@ def test_failing_task_on_a_worker_ends_the_job_with_its_task_id(tmp_path, schedu
     assert match, proc.stderr
     assert "aborting the job" in proc.stderr
     assert "farm: results" not in proc.stdout
+
+
+SINGLE_THREADED = """
+import mpi4py
+mpi4py.rc.thread_level = "single"
+from mpi4py import MPI
+from hpcpar.taskfarm import run_tasks
+farm = run_tasks(MPI.COMM_WORLD, abs, list(range(-10, 10)), "dynamic")
+if MPI.COMM_WORLD.rank == 0:
+    print("results", farm.results == [abs(i) for i in range(-10, 10)], farm.ntasks.tolist())
+"""
+
+
+def test_dynamic_farm_without_thread_support_dispatches_from_rank_0(tmp_path):
+    (tmp_path / "single.py").write_text(SINGLE_THREADED)
+    proc = run_command(mpiexec_command(3, [sys.executable, "single.py"]), 60, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout.split("results ")[1]
+    assert out.startswith("True [0, ")  # rank 0 only dispatched
