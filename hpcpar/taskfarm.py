@@ -69,7 +69,8 @@ class FarmResult:
 
     @property
     def imbalance(self) -> float:
-        """max / mean busy time over ranks that exist (1.0 is perfect balance)."""
+        """max / mean busy time over all ranks (1.0 is perfect balance; with ``futures``
+        rank 0 is the client and counts as idle)."""
         mean = float(self.busy.mean())
         return float(self.busy.max()) / mean if mean > 0 else 1.0
 

@@ -38,7 +38,7 @@ class RandomWalkConfig:
         if any(b <= a for a, b in zip(ds, ds[1:], strict=False)):
             raise ConfigError(f"field 'distances' = {list(ds)}: expected strictly increasing "
                               "values")
-        if self.fit_points < 2:
+        if len(ds) < 2:
             raise ConfigError(f"field 'distances' = {list(ds)}: expected at least two distances "
                               "for the fit of T(Y) = a Y^b")
         if self.walks_per_task > self.walks:
@@ -62,7 +62,3 @@ class RandomWalkConfig:
     @property
     def ntasks(self) -> int:
         return len(self.distances) * self.tasks_per_distance
-
-    @property
-    def fit_points(self) -> int:
-        return len(self.distances)
