@@ -125,14 +125,19 @@ class ResultFile:
 
     def create(self, name: str, shape: tuple[int, ...], dtype: Any, units: str = "",
                dims: tuple[str | None, ...] = (), description: str = "",
-               maxshape: tuple[int | None, ...] | None = None) -> None:
-        """Collective: create an empty dataset; ``None`` in ``maxshape`` makes an axis growable."""
+               maxshape: tuple[int | None, ...] | None = None, is_scale: bool = False) -> None:
+        """Collective: create an empty dataset; ``None`` in ``maxshape`` makes an axis growable.
+
+        ``is_scale=True`` makes it a dimension scale (e.g. a growable ``time`` axis).
+        """
         if not self._writes_metadata:
             return
         chunks = True if maxshape is not None else None
         dset = self._file.create_dataset(name, shape=shape, dtype=dtype, maxshape=maxshape,
                                          chunks=chunks)
         dset.attrs["units"] = units
+        if is_scale:
+            dset.make_scale(name)
         if description:
             dset.attrs["long_name"] = description
         for axis, scale in enumerate(dims):
