@@ -124,7 +124,7 @@ def test_bad_input_one_message_exit_2_no_output(tmp_path, nranks, args, words):
 def test_compare_pi_workload_or_a_clear_error_without_it(tmp_path):
     command = [sys.executable, "-m", "hpcpar.compare", "--workload", "pi", "--workers", "2",
                "--backends", "serial,threads,pool-map", "--pi-chunks", "4",
-               "--pi-numpy-chunks", "1", "--pi-python-chunks", "1", "--no-plot",
+               "--pi-numpy-chunks", "1", "--pi-python-chunks", "1", "--no-chart",
                "--output", "pi.h5"]
     proc = run_command(command, 110, env=mpi_env({"NUMBA_NUM_THREADS": "2"}), cwd=tmp_path)
     if not pi_available():

@@ -43,15 +43,15 @@ class CompareConfig:
     pi_chunks_per_task: int = param(1, "pi: chunks per task", minimum=1)
     output: str | None = param(None, "HDF5 table (default outputs/compare-<workload>.h5)")
     plot: str | None = param(None, "PNG bar chart (default outputs/compare-<workload>.png)")
-    no_plot: bool = param(False, "skip the bar chart")
+    chart: bool = param(True, "write the PNG bar chart (--no-chart: skip it)")
 
     def validate(self, nranks: int) -> None:
         if nranks != 1:
             raise ConfigError(f"the comparison runs on 1 rank and starts its own workers; the "
                               f"job has {nranks} ranks (run it without mpiexec or with -n 1)")
-        if not self.no_plot and importlib.util.find_spec("matplotlib") is None:
-            raise ConfigError("field 'no_plot' = false: matplotlib is not installed; expected "
-                              "--no-plot or `pip install hpcpar[plot]`")
+        if self.chart and importlib.util.find_spec("matplotlib") is None:
+            raise ConfigError("field 'chart' = true: matplotlib is not installed; expected "
+                              "--no-chart or `pip install hpcpar[plot]`")
         if self.workload == "pi" and not pi_available():
             raise ConfigError("field 'workload' = 'pi': the π kernels (hpcpar.pi) are not in "
                               "this tree; expected workload = \"randomwalk\"")
@@ -78,6 +78,6 @@ class CompareConfig:
 
     @property
     def plot_path(self) -> str | None:
-        if self.no_plot:
+        if not self.chart:
             return None
         return self.plot or f"outputs/compare-{self.workload}.png"
