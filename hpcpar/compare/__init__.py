@@ -1,0 +1,1 @@
+"""Backend comparison: one workload on every single-node backend and worker count."""

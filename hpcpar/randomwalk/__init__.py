@@ -1,0 +1,1 @@
+"""Random-walk first-crossing study: kernels, tasks, statistics, plot, SPMD driver."""
