@@ -40,7 +40,7 @@ test-mpi: setup
 
 # Benchmarks: each bench/bench_*.py builds its C reference, times both, writes bench/results/.
 bench: setup
-	@for f in bench/bench_*.py; do echo "== $$f"; $(PY) $$f || exit $$?; done
+	@for f in bench/bench_*.py; do echo "== $$f"; flock /tmp/hpcpar-bench.lock $(PY) $$f || exit $$?; done
 
 clean:
 	rm -rf $(VENV) build *.egg-info bench/build .pytest_cache .ruff_cache
