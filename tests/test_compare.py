@@ -9,7 +9,7 @@ from hpcpar.backends.processes import PROCESS_BACKENDS, process_overheads, run_p
 from hpcpar.backends.serial import run_serial
 from hpcpar.backends.threads import numba_threads_available, run_numba_prange, run_thread_pool
 from hpcpar.compare.runs import plan_cases
-from hpcpar.compare.workloads import pi_available, pi_workload, randomwalk_workload
+from hpcpar.compare.workloads import pi_workload, randomwalk_workload
 from hpcpar.h5io import read_result
 from hpcpar.launch import mpi_env, python_module_command, run_command
 
@@ -121,16 +121,12 @@ def test_bad_input_one_message_exit_2_no_output(tmp_path, nranks, args, words):
 
 
 @pytest.mark.timeout(120)
-def test_compare_pi_workload_or_a_clear_error_without_it(tmp_path):
+def test_compare_pi_workload(tmp_path):
     command = [sys.executable, "-m", "hpcpar.compare", "--workload", "pi", "--workers", "2",
                "--backends", "serial,threads,pool-map", "--pi-chunks", "4",
                "--pi-numpy-chunks", "1", "--pi-python-chunks", "1", "--no-chart",
                "--output", "pi.h5"]
     proc = run_command(command, 110, env=mpi_env({"NUMBA_NUM_THREADS": "2"}), cwd=tmp_path)
-    if not pi_available():
-        assert proc.returncode == 2 and "field 'workload' = 'pi'" in proc.stderr
-        assert list(tmp_path.iterdir()) == []
-        return
     assert proc.returncode == 0, proc.stderr
     result = read_result(tmp_path / "pi.h5")
     assert result.units["rate"] == "samples/s"
@@ -140,8 +136,6 @@ def test_compare_pi_workload_or_a_clear_error_without_it(tmp_path):
 
 
 def test_pi_workload_matches_the_pi_kernels():
-    if not pi_available():
-        pytest.skip("hpcpar.pi is not in this tree")
     from hpcpar.pi.kernels import CHUNK_SIZE, montecarlo_hits
 
     nsamples = 2 * CHUNK_SIZE + 1000

@@ -7,7 +7,7 @@ import os
 from dataclasses import dataclass
 
 from hpcpar.backends.processes import PROCESS_BACKENDS, START_METHODS
-from hpcpar.compare.workloads import WORKLOADS, pi_available
+from hpcpar.compare.workloads import WORKLOADS
 from hpcpar.config import ConfigError, param
 
 BACKENDS = ("serial", "threads", "numba-prange", *PROCESS_BACKENDS)
@@ -52,9 +52,6 @@ class CompareConfig:
         if self.chart and importlib.util.find_spec("matplotlib") is None:
             raise ConfigError("field 'chart' = true: matplotlib is not installed; expected "
                               "--no-chart or `pip install hpcpar[plot]`")
-        if self.workload == "pi" and not pi_available():
-            raise ConfigError("field 'workload' = 'pi': the π kernels (hpcpar.pi) are not in "
-                              "this tree; expected workload = \"randomwalk\"")
         fewest = min(self.rw_walks, self.rw_numpy_walks, self.rw_python_walks)
         if self.rw_tasks_per_distance > fewest:
             raise ConfigError(f"field 'rw_tasks_per_distance' = {self.rw_tasks_per_distance}: "

@@ -65,13 +65,6 @@ def randomwalk_workload(distances: tuple[float, ...], walks: int, tasks_per_dist
 
 
 # -- π by Monte Carlo (kernels from hpcpar.pi.kernels) -----------------------------------------
-def pi_available() -> bool:
-    """Whether the π kernels (``hpcpar.pi``) are installed in this tree."""
-    import importlib.util
-
-    return importlib.util.find_spec("hpcpar.pi") is not None
-
-
 def _pi_task(chunks: tuple[int, int], kernel: str, seed: int, nsamples: int) -> np.ndarray:
     from hpcpar.pi.kernels import montecarlo_hits
 
