@@ -10,6 +10,7 @@ import numpy as np
 
 from hpcpar.backends.workload import BackendRun
 from hpcpar.compare.workloads import base_kernel
+from hpcpar.figures import save_png
 
 
 @dataclass(frozen=True)
@@ -102,11 +103,7 @@ def plot_rows(path: str | os.PathLike, rows: list[Row], title: str) -> None:
     ax.set_xlabel("speedup over the serial run of the same kernel")
     ax.set_title(title, fontsize=9)
     fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.parent / f".{path.name}.tmp-{os.getpid()}.png"
     try:
-        fig.savefig(tmp, dpi=80)
-        os.replace(tmp, path)
+        save_png(fig, path, dpi=80)
     finally:
         plt.close(fig)
-        tmp.unlink(missing_ok=True)

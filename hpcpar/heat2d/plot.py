@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from hpcpar.figures import save_png
 from hpcpar.h5io import read_result
 
 
@@ -34,7 +35,4 @@ def plot_temperature(result_path: str | os.PathLike, png_path: str | os.PathLike
         state = "converged" if attrs.get("converged") else "not converged"
         title = f"heat2d steady state: {attrs['iterations']} Jacobi iterations, {state}"
     ax.set_title(f"{title}\n{temp.shape[1]} x {temp.shape[0]} points", fontsize=10)
-    png_path = Path(png_path)
-    png_path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(png_path)
-    return png_path
+    return save_png(fig, png_path)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
+from hpcpar.figures import save_png
 from hpcpar.randomwalk.analysis import DIFFUSION_PREFACTOR, CrossingStats, PowerFit
 
 
@@ -37,11 +38,7 @@ def plot_crossing(path: str | os.PathLike, stats: CrossingStats, fit: PowerFit) 
     bottom.axhline(1.0, color="k", lw=0.8)
     bottom.set(xscale="log", xlabel="distance Y (step lengths)", ylabel="T / 3Y²")
     fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.parent / f".{path.name}.tmp-{os.getpid()}.png"
     try:
-        fig.savefig(tmp, dpi=90)
-        os.replace(tmp, path)
+        save_png(fig, path, dpi=90)
     finally:
         plt.close(fig)
-        tmp.unlink(missing_ok=True)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
+from hpcpar.figures import save_png
 from hpcpar.scaling.analysis import ScalingCurve
 
 QUANTITIES = ("time", "speedup", "efficiency")
@@ -91,6 +92,7 @@ def plot_curve(curve: ScalingCurve, outdir: str | Path) -> list[Path]:
 
 
 def _save(fig, plt, path: Path) -> Path:
-    fig.savefig(path)
-    plt.close(fig)
-    return path
+    try:
+        return save_png(fig, path)
+    finally:
+        plt.close(fig)
