@@ -33,6 +33,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
+from machine import cpu_model  # noqa: E402  (bench/machine.py)
+
 from hpcpar.launch import mpiexec_command, python_module_command, run_command  # noqa: E402
 
 BUILD = HERE / "build"
@@ -132,7 +134,7 @@ def main() -> None:
     load_before = os.getloadavg()
     compile_commands = build()
     workdir = Path(tempfile.mkdtemp(prefix="bench-heat1d-", dir=BUILD))
-    report: dict = {"machine": {"cpu": _cpu_model(), "cores": os.cpu_count(),
+    report: dict = {"machine": {"cpu": cpu_model(), "cores": os.cpu_count(),
                                 "python": platform.python_version(),
                                 "load_average_before": load_before},
                     "compile": compile_commands, "repeat": args.repeat,
@@ -207,16 +209,6 @@ def main() -> None:
     (RESULTS / "heat1d.json").write_text(json.dumps(report, indent=2) + "\n")
     (RESULTS / "heat1d.md").write_text(markdown(report))
     print(markdown(report))
-
-
-def _cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor()
 
 
 def _mark(ok: bool) -> str:

@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import subprocess
 import sys
 import tempfile
@@ -38,6 +37,8 @@ SPEEDUP_SIZE = 4096
 TARGET_SERIAL, TARGET_SPEEDUP = 0.9, 0.95
 
 sys.path.insert(0, str(ROOT))
+from machine import machine_info  # noqa: E402  (bench/machine.py)
+
 from hpcpar.launch import mpi_env, python_module_command, run_command  # noqa: E402
 
 
@@ -74,20 +75,6 @@ def run_python(n: int, iterations: int, ranks: int, workdir: Path) -> float:
     return float(summary["mlups"])
 
 
-def machine_state() -> dict[str, object]:
-    cpu = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return {"cpu": cpu, "cores": os.cpu_count(), "loadavg_at_start": os.getloadavg(),
-            "python": platform.python_version(),
-            "cc": subprocess.run(["cc", "--version"], capture_output=True,
-                                 text=True).stdout.splitlines()[0]}
-
 
 def rewrite_markdown() -> None:
     """Regenerate heat2d.md from heat2d.json (no runs)."""
@@ -99,7 +86,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeats", type=int, default=5, help="timed runs per case (best)")
     args = parser.parse_args()
-    state = machine_state()
+    state = machine_info()
     binaries = build()
     # compile numba's cache outside the timed runs
     with tempfile.TemporaryDirectory() as tmp:
@@ -149,7 +136,7 @@ def markdown(r: dict) -> str:
         "# heat2d benchmark",
         "",
         f"`bench/bench_heat2d.py`, {r['date']}: {m['cpu']}, {m['cores']} cores, load average "
-        f"{m['loadavg_at_start'][0]:.2f} at start, {m['loadavg_at_end'][0]:.2f} at end; "
+        f"{m['load_average_at_start'][0]:.2f} at start, {m['loadavg_at_end'][0]:.2f} at end; "
         f"{m['cc']}; best of {r['repeats']} alternating runs per case.",
         "",
         "Jacobi sweeps of the 5-point stencil, fixed iteration count, no residual checks; MLUPS ="

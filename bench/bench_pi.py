@@ -17,7 +17,6 @@ import argparse
 import json
 import math
 import os
-import platform
 import subprocess
 import time
 from pathlib import Path
@@ -26,6 +25,7 @@ os.environ.setdefault("NUMBA_NUM_THREADS", "1")
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import numpy as np  # noqa: E402
+from machine import machine_info  # noqa: E402  (bench/machine.py)
 from numba import njit  # noqa: E402
 
 from hpcpar.pi import kernels  # noqa: E402
@@ -176,18 +176,7 @@ def bench_montecarlo(sizes: dict[str, int], rounds: int) -> list[dict]:
 # --- report -----------------------------------------------------------------------------------
 
 def machine() -> dict:
-    cpu = platform.processor()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    cc = subprocess.run(["cc", "--version"], capture_output=True, text=True).stdout
-    return {"cpu": cpu, "cores": os.cpu_count(), "cc": cc.splitlines()[0] if cc else "",
-            "load_average_at_start": list(os.getloadavg()),
-            "numba_cpu": __import__("numba").config.CPU_NAME or "host",
+    return {**machine_info(), "numba_cpu": __import__("numba").config.CPU_NAME or "host",
             "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
 
 

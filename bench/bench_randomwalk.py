@@ -24,7 +24,6 @@ import argparse
 import importlib.util
 import json
 import os
-import platform
 import subprocess
 import sys
 import tempfile
@@ -35,6 +34,8 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from machine import cpu_model  # noqa: E402  (bench/machine.py)
 
 from hpcpar.h5io import read_result  # noqa: E402
 from hpcpar.launch import mpi_env, python_module_command, run_command  # noqa: E402
@@ -199,8 +200,7 @@ def main() -> None:
     args = parser.parse_args()
     RESULTS.mkdir(parents=True, exist_ok=True)
     exe = build_c()
-    report = {"machine": f"{platform.node()}, {os.cpu_count()} cores, "
-                         f"{platform.processor() or platform.machine()}, "
+    report = {"machine": f"{cpu_model()}, {os.cpu_count()} cores, "
                          f"load average before {os.getloadavg()[0]:.1f}",
               "repeat": args.repeat, "walks": args.walks,
               "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
